@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { isArgusError } from '../models/errors.js';
+import '../models/families/index.js';
+import { log } from '../device/log.js';
+import { registerDetectCommand } from './commands/detect.js';
+import { registerEvalCommand } from './commands/eval.js';
+import { registerModelCommands } from './commands/model.js';
+
+const program = new Command('argus')
+  .description('edge object detection: ONNX detectors, int8 on the CPU, detections over MQTT')
+  .option('--models-dir <dir>', 'model store (default: $ARGUS_MODELS, else models/store in the project)')
+  .showHelpAfterError();
+
+registerModelCommands(program);
+registerDetectCommand(program);
+registerEvalCommand(program);
+
+try {
+  await program.parseAsync();
+} catch (e) {
+  // Our own errors already say what and where; anything else is a bug, so keep its stack.
+  if (isArgusError(e)) log.error(e.message);
+  else log.error(e as Error);
+  process.exitCode = 1;
+}

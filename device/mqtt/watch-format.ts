@@ -32,7 +32,7 @@ export function formatMessage(topic: string, payload: Buffer, prefix: string): s
     case 'stats': {
       const s = body as StatsPayload;
       const infer = s.latency_ms['infer'];
-      return `${time(s.ts)} ${device} stats: ${s.fps.toFixed(1)} fps, infer p50 ${infer ? infer.p50.toFixed(1) : '-'} ms, dropped ${s.dropped}, corrupt ${s.corrupt}${s.cpu_temp_c === null ? '' : `, ${s.cpu_temp_c.toFixed(1)} °C`}, rss ${s.rss_mb.toFixed(0)} MB`;
+      return `${time(s.ts)} ${device} stats: ${s.fps.toFixed(1)} fps, infer p50 ${infer ? infer.p50.toFixed(1) : '-'} ms, dropped ${s.frames.dropped}, corrupt ${s.frames.corrupt}${s.cpu_temp_c === null ? '' : `, ${s.cpu_temp_c.toFixed(1)} °C`}, rss ${s.memory_mb.rss.toFixed(0)} MB`;
     }
     case 'counts':
       return `${device} count ${parts.slice(3).join('/')} = ${JSON.stringify(body)}`;

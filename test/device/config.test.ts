@@ -22,7 +22,7 @@ test('defaults < file < environment < flags', () => {
   assert.equal(c.deviceId, 'pi-flag');
   assert.equal(c.broker.url, 'mqtt://10.0.0.1');
   assert.equal(c.broker.port, 1883);
-  assert.deepEqual(c.camera, { width: 640, height: 480, fps: 5 });
+  assert.deepEqual([c.camera.width, c.camera.height, c.camera.fps, c.camera.loop], [640, 480, 5, true]);
   assert.equal(c.precision, 'int8');
 });
 

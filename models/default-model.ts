@@ -1,0 +1,2 @@
+/** The model a device runs when none is configured: COCO NanoDet, built by `argus model default`. */
+export const DEFAULT_MODEL = 'coco-nanodet';

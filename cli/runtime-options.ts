@@ -15,7 +15,9 @@ export function addRuntimeOptions(cmd: Command): Command {
     .option('--precision <p>', 'int8 or fp32', precision)
     .option('--threshold <t>', 'minimum score', number(0, 1))
     .option('--threads <n>', 'inference threads', integer(1, 64))
-    .option('--labels <a,b>', 'report only these labels', list);
+    .option('--labels <a,b>', 'report only these labels', list)
+    .option('--http-port <port>', 'port of the web page (default 8080; 0: any free port)', integer(0, 65535))
+    .option('--no-http', 'serve no web page');
 }
 
 const FLAG_PATHS: Record<string, string[]> = {
@@ -28,6 +30,7 @@ const FLAG_PATHS: Record<string, string[]> = {
   threshold: ['threshold'],
   threads: ['threads'],
   labels: ['labels'],
+  httpPort: ['http', 'port'],
 };
 
 /** Defaults < config file < environment < flags, validated. */
@@ -38,6 +41,8 @@ export function configFromOptions(opts: Record<string, unknown>, modelsDir: stri
   layers.push(envLayer(process.env));
   const flags: Record<string, unknown> = {};
   for (const [key, path] of Object.entries(FLAG_PATHS)) if (opts[key] !== undefined) setPath(flags, path, opts[key]);
+  // commander sets `http` to true unless --no-http is given; only the flag itself may override the config.
+  if (opts.http === false) setPath(flags, ['http', 'enabled'], false);
   if (modelsDir) flags.modelsDir = modelsDir;
   layers.push({ origin: 'command-line flags', values: flags });
   return resolveConfig(layers);

@@ -9,7 +9,11 @@ export function registerConfigCommands(program: Command): void {
     .option('--json', 'as JSON instead of YAML')
     .action((o) => {
       const effective = configFromOptions(o, program.opts().modelsDir);
-      const shown = { ...effective, broker: { ...effective.broker, ...(effective.broker.password ? { password: '***' } : {}) } };
+      const shown = {
+        ...effective,
+        broker: { ...effective.broker, ...(effective.broker.password ? { password: '***' } : {}) },
+        http: { ...effective.http, ...(effective.http.password ? { password: '***' } : {}) },
+      };
       console.log(o.json ? JSON.stringify(shown, null, 2) : stringify(shown).trimEnd());
     });
 

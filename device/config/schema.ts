@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_MODEL } from '../../models/default-model.js';
 import { PRECISIONS } from '../../models/manifest.js';
+import { httpOptionsSchema } from '../http/options.js';
 import { sourceOptionsSchema } from '../sources/options.js';
 import { trackerOptionsSchema } from '../tracking/options.js';
 
@@ -63,6 +64,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   tracking: trackerOptionsSchema.prefault({}),
+  http: httpOptionsSchema.prefault({}).describe('the web page: live view, detections, stats, /healthz, /metrics'),
   modelsDir: z.string().optional().describe('model store; default $ARGUS_MODELS or models/store'),
 });
 

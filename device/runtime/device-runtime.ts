@@ -4,10 +4,11 @@ import { modelsDir, projectRoot } from '../../models/paths.js';
 import { ModelStore } from '../../models/store.js';
 import type { Config } from '../config/schema.js';
 import type { Detector } from '../detect/detector.js';
+import { hideCredentials, HttpServer, type DeviceInfo } from '../http/index.js';
 import { log } from '../log.js';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../mqtt/embedded-broker.js';
 import { discoveryMessages } from '../mqtt/homeassistant.js';
-import type { StatusPayload } from '../mqtt/payloads.js';
+import type { StatsPayload, StatusPayload } from '../mqtt/payloads.js';
 import { MqttPublisher } from '../mqtt/publisher.js';
 import { Topics } from '../mqtt/topics.js';
 import { DetectionPipeline, type FrameResult } from '../pipeline/index.js';
@@ -24,6 +25,7 @@ const VERSION = (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'u
  */
 export class DeviceRuntime {
   private broker: EmbeddedBroker | null = null;
+  private http: HttpServer | null = null;
   private publisher!: MqttPublisher;
   private pipeline!: DetectionPipeline;
   private detector!: Detector;
@@ -46,6 +48,13 @@ export class DeviceRuntime {
     const store = new ModelStore(modelsDir(c.modelsDir));
     this.detector = await openDetector(store, this.modelChoice);
     log.info(`model ${this.detector.manifest.name} (${this.detector.precision}, ${this.detector.manifest.family}, ${this.detector.manifest.input.width}x${this.detector.manifest.input.height})`);
+
+    // Before the broker, so a port already in use fails the start before anything else is open.
+    if (c.http.enabled) {
+      this.http = new HttpServer(c.http, { info: () => this.info(), stats: () => this.currentStats() });
+      await this.http.listen();
+      log.info(`web page on ${this.http.urls().join(' ')}`);
+    }
 
     if (c.broker.url === 'embedded') {
       this.broker = await startEmbeddedBroker(c.broker.host, c.broker.port);
@@ -131,6 +140,7 @@ export class DeviceRuntime {
 
   private onResult(r: FrameResult): void {
     this.latest = r;
+    this.http?.update(r);
     const c = this.config;
     if (r.detections.length || c.mqtt.publishEmpty) {
       this.publisher.publish(this.topics.detections, JSON.stringify(detectionsPayload(r)), c.mqtt.qos.detections);
@@ -141,14 +151,33 @@ export class DeviceRuntime {
   }
 
   private async publishStats(): Promise<void> {
-    const snapshot = await this.pipeline.stats();
-    const payload = statsPayload(snapshot, { connected: this.publisher.connected, queued: this.publisher.queued, dropped: this.publisher.dropped });
+    const payload = (await this.currentStats())!;
     this.publisher.publish(this.topics.stats, JSON.stringify(payload), 0, true);
+  }
+
+  /** The stats payload now; null until the pipeline runs (the web page can ask earlier). */
+  private async currentStats(): Promise<StatsPayload | null> {
+    if (!this.pipeline || !this.publisher) return null;
+    const snapshot = await this.pipeline.stats();
+    return statsPayload(snapshot, { connected: this.publisher.connected, queued: this.publisher.queued, dropped: this.publisher.dropped });
+  }
+
+  /** Who this device is and what it runs, for the web page and its metrics. */
+  private info(): DeviceInfo {
+    const m = this.detector.manifest;
+    return {
+      device_id: this.config.deviceId,
+      version: VERSION,
+      source: hideCredentials(this.config.source),
+      started: this.started,
+      model: { name: m.name, family: m.family, precision: this.detector.precision, input: { w: m.input.width, h: m.input.height }, labels: m.labels.length },
+    };
   }
 
   async stop(): Promise<void> {
     if (this.statsTimer) clearInterval(this.statsTimer);
     await this.pipeline?.stop();
+    await this.http?.close();
     await this.publisher?.stop({ topic: this.topics.status, payload: JSON.stringify(this.status('offline')) });
     await this.broker?.close();
     await this.detector?.close();

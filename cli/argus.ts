@@ -21,6 +21,7 @@ registerEvalCommand(program);
 registerConfigCommands(program);
 registerRunCommand(program);
 registerWatchCommand(program);
+(await import('./commands/data.js')).registerDataCommands(program);
 
 try {
   await program.parseAsync();

@@ -1,0 +1,22 @@
+/** Training losses of the three model families, each with its label assignment, on TF.js tensors. */
+export { yoloxLoss, YOLOX_LOSS_DEFAULTS } from './yolox-loss.js';
+export type { YoloxLossOptions } from './yolox-loss.js';
+export { nanodetLoss, NANODET_LOSS_DEFAULTS } from './nanodet-loss.js';
+export type { NanodetLossOptions } from './nanodet-loss.js';
+export { yolov8Loss, YOLOV8_LOSS_DEFAULTS } from './yolov8-loss.js';
+export type { Yolov8LossOptions } from './yolov8-loss.js';
+export type { DetectionLoss, LossContext } from './detection-loss.js';
+export { simOtaAssign, SIMOTA_DEFAULTS } from './simota.js';
+export type { SimOtaInput, SimOtaOptions } from './simota.js';
+export { atssAssign, ATSS_DEFAULTS } from './atss.js';
+export type { AtssInput, AtssOptions } from './atss.js';
+export { taskAlignedAssign, TASK_ALIGNED_DEFAULTS } from './task-aligned.js';
+export type { TaskAlignedInput, TaskAlignedOptions } from './task-aligned.js';
+export type { Assignment } from './assignment.js';
+export { boxIou } from './box-iou.js';
+export type { IouKind } from './box-iou.js';
+export { distributionFocalLoss, qualityFocalLoss } from './focal.js';
+export { anchorGrid, anchorPoints, cellCentre } from './anchors.js';
+export type { AnchorGrid } from './anchors.js';
+export { flattenLevels } from './head-layout.js';
+export { bceWithLogits, expectedDistance, stopGradient } from './tf-ops.js';

@@ -4,6 +4,7 @@ import { isArgusError } from '../models/errors.js';
 import '../models/families/index.js';
 import { log } from '../device/log.js';
 import { registerConfigCommands } from './commands/config.js';
+import { registerDeployCommands } from './commands/deploy.js';
 import { registerDetectCommand } from './commands/detect.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerModelCommands } from './commands/model.js';
@@ -21,6 +22,7 @@ registerEvalCommand(program);
 registerConfigCommands(program);
 registerRunCommand(program);
 registerWatchCommand(program);
+registerDeployCommands(program);
 (await import('./commands/data.js')).registerDataCommands(program);
 
 try {
@@ -29,5 +31,6 @@ try {
   // Our own errors already say what and where; anything else is a bug, so keep its stack.
   if (isArgusError(e)) log.error(e.message);
   else log.error(e as Error);
-  process.exitCode = 1;
+  // Exit now: open handles (a broker, a camera process, pm2's IPC channel) must not keep a failed start alive.
+  process.exit(1);
 }

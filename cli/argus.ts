@@ -8,6 +8,7 @@ import { registerDeployCommands } from './commands/deploy.js';
 import { registerDetectCommand } from './commands/detect.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerModelCommands } from './commands/model.js';
+import { registerQuantizeCommand } from './commands/quantize.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerWatchCommand } from './commands/watch.js';
 
@@ -19,6 +20,7 @@ const program = new Command('argus')
 registerModelCommands(program);
 registerDetectCommand(program);
 registerEvalCommand(program);
+registerQuantizeCommand(program);
 registerConfigCommands(program);
 registerRunCommand(program);
 registerWatchCommand(program);

@@ -26,6 +26,25 @@ export interface DecodeContext<H> {
 }
 
 /**
+ * What int8 quantization must leave in float. The head's last convolutions emit raw predictions
+ * (class logits, box regressions, distance distributions); everything downstream of them is the
+ * decode tail (sigmoid, concatenation of boxes and scores, DFL softmax, grid arithmetic), which
+ * stays float: one int8 scale cannot hold pixel boxes and 0..1 scores together.
+ */
+export interface QuantizationHint<H> {
+  /**
+   * Output channel counts of the head's last convolutions, by which the quantizer finds them.
+   * Everything after them stays float.
+   */
+  headOutputChannels(head: H, numClasses: number): number[];
+  /**
+   * Convolutions whose output is finer than this stride (the stem) stay float. For families
+   * whose early layers lose too much in int8; default: none.
+   */
+  floatStemBelowStride?: number;
+}
+
+/**
  * A model family: how to prepare its input and how to turn its raw outputs into boxes.
  * Families own their head parameters, validated by `headSchema` inside model.json's `head`.
  */
@@ -43,4 +62,9 @@ export interface ModelFamily<H = unknown> {
   checkOutputs(outputs: readonly OutputShape[], ctx: Omit<DecodeContext<H>, 'scoreThreshold' | 'multiLabel'>): void;
   /** Raw outputs (in the session's output order) -> candidates in model-input pixels. */
   decode(outputs: readonly RawTensor[], ctx: DecodeContext<H>): Candidate[];
+  /**
+   * Optional: names the decode tail for int8 quantization. Without it, the quantizer keeps in
+   * float whatever follows the last convolution on every path to the outputs.
+   */
+  readonly quantization?: QuantizationHint<H>;
 }

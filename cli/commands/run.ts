@@ -9,17 +9,31 @@ import { modelsDir } from '../../models/paths.js';
 import { ModelStore } from '../../models/store.js';
 import { addRuntimeOptions, configFromOptions } from '../runtime-options.js';
 
+/** What the default model lacks in the store: all of it, its int8 file, or nothing. */
+function defaultModelGap(store: ModelStore, name: string): 'model' | 'int8' | null {
+  if (name !== DEFAULT_MODEL) return null;
+  if (!existsSync(join(store.modelDir(name), MANIFEST_FILE))) return 'model';
+  try {
+    return store.open(name).manifest.files.int8 ? null : 'int8';
+  } catch {
+    // A broken manifest is reported, with its field, when the runtime opens the model.
+    return null;
+  }
+}
+
 /**
- * On a workstation or a fresh checkout the default model is built on first start; a Pi bundle
- * ships it built and has no trainer code to build it with.
+ * On a workstation or a fresh checkout the default model (and its int8 file) is built on first
+ * start; a Pi bundle ships it built and has no trainer code to build it with.
  */
 async function ensureDefaultModel(store: ModelStore, name: string): Promise<void> {
-  if (name !== DEFAULT_MODEL || existsSync(join(store.modelDir(name), MANIFEST_FILE))) return;
-  log.info(`model '${name}' is not in ${store.dir} yet: building it (first start)`);
+  const gap = defaultModelGap(store, name);
+  if (!gap) return;
+  log.info(gap === 'model' ? `model '${name}' is not in ${store.dir} yet: building it (first start)` : `model '${name}' has no int8 file yet: quantizing it (first start)`);
   let builder: typeof import('../../trainer/importers/default-model.js');
   try {
     builder = await import('../../trainer/importers/default-model.js');
   } catch (e) {
+    if (gap === 'int8') return log.warn(`this installation cannot quantize '${name}' (no trainer): it runs in fp32`);
     throw new Error(`model '${name}' is missing from ${store.dir} and this installation cannot build it (no trainer): deploy a bundle that contains it`, { cause: e });
   }
   await builder.ensureDefaultModel(store);

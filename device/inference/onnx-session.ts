@@ -14,6 +14,13 @@ export interface SessionOptions {
   profileFilePrefix?: string;
   /** Write the model as onnxruntime optimized it (fused kernels included) to this file. Default: none. */
   optimizedModelFile?: string;
+  /** Graph optimizations onnxruntime applies at load. Default 'all'; 'disabled' runs the graph as written. */
+  graphOptimization?: 'disabled' | 'basic' | 'extended' | 'all';
+}
+
+/** The onnxruntime-node version in use, for reports. */
+export function onnxruntimeVersion(): string {
+  return ort.env.versions.node ?? ort.env.versions.common;
 }
 
 /**
@@ -39,7 +46,7 @@ export class OnnxSession {
   private static async load(model: string | Uint8Array, file: string, opts: SessionOptions): Promise<OnnxSession> {
     const options: ort.InferenceSession.SessionOptions = {
       executionProviders: ['cpu'],
-      graphOptimizationLevel: 'all',
+      graphOptimizationLevel: opts.graphOptimization ?? 'all',
       executionMode: 'sequential',
       interOpNumThreads: 1,
       logSeverityLevel: 3,
@@ -77,6 +84,12 @@ export class OnnxSession {
       if (t.type !== 'float32') throw new ModelFileError(this.file, `output '${name}' is ${t.type}, expected float32`);
       return { dims: t.dims, data: t.data as Float32Array };
     });
+  }
+
+  /** Runs one float32 input; returns the shape of every output by name, whatever its element type (shape probing). */
+  async runShapes(inputName: string, data: Float32Array, dims: readonly number[]): Promise<Map<string, readonly number[]>> {
+    const results = await this.session.run({ [inputName]: new ort.Tensor('float32', data, dims) });
+    return new Map(Object.entries(results).map(([name, t]) => [name, t.dims]));
   }
 
   /** Ends profiling (see `SessionOptions.profileFilePrefix`); returns the trace file onnxruntime wrote. */

@@ -81,6 +81,9 @@ export const nanodetFamily: ModelFamily<NanodetHead> = {
     }
     return out;
   },
+
+  // Per level one convolution with scores and distributions together, or one for each.
+  quantization: { headOutputChannels: (head, numClasses) => [numClasses + 4 * head.bins, numClasses, 4 * head.bins] },
 };
 
 /** GFL: each side's distance is the expectation of a softmax over `bins` integer positions. */

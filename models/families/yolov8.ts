@@ -59,4 +59,8 @@ export const yolov8Family: ModelFamily<Yolov8Head> = {
     }
     return out;
   },
+
+  // Per level the box distribution (4 x regMax) and class (C) convolutions; the DFL convolution
+  // that follows them is part of the decode tail.
+  quantization: { headOutputChannels: (head, numClasses) => [4 * head.regMax, numClasses] },
 };

@@ -4,6 +4,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import sharp from 'sharp';
 import { readBundleManifest, formatBytes, type BundleManifest } from '../../deploy/bundle/bundle-manifest.js';
 import { findPackages } from '../../deploy/bundle/build-bundle.js';
 import { FORBIDDEN_PACKAGES } from '../../deploy/bundle/options.js';
@@ -11,7 +12,7 @@ import { DEFAULT_MODEL } from '../../models/default-model.js';
 import { projectRoot, sharedDir } from '../../models/paths.js';
 import { runCli } from '../helpers/cli.js';
 import { compareDetections, parseDetectJson } from './compare-detections.js';
-import { defaultModelStore, tryQuantize } from './bundle-fixture.js';
+import { defaultModelStore } from './bundle-fixture.js';
 
 /** Upper bounds that catch a trainer dependency or foreign binaries slipping in (today: ~90 MiB of node_modules). */
 const MAX_NODE_MODULES = 120 * 2 ** 20;
@@ -62,7 +63,6 @@ describe('the arm64 device bundle', { timeout: 480_000 }, () => {
   let dir: string;
   let manifest: BundleManifest;
   let printed = '';
-  let int8Note = '';
 
   after(() => {
     for (const d of [store, dir]) if (d) rmSync(dirname(d), { recursive: true, force: true });
@@ -70,11 +70,6 @@ describe('the arm64 device bundle', { timeout: 480_000 }, () => {
 
   before(async () => {
     store = await defaultModelStore();
-    const calib = join(sharedDir(), 'data', 'coco128', 'images', 'train2017');
-    if (existsSync(calib)) {
-      const q = await tryQuantize(store, calib);
-      if (!q.int8) int8Note = q.why!;
-    } else int8Note = `${calib} is missing`;
     dir = join(mkdtempSync(join(tmpdir(), 'argus-bundle-arm64-')), 'bundle');
     const r = await runCli(['bundle', '--arch', 'arm64', '--node', '--out', dir], { ARGUS_MODELS: store });
     assert.equal(r.code, 0, r.stderr);
@@ -118,8 +113,8 @@ describe('the arm64 device bundle', { timeout: 480_000 }, () => {
   test('runs under qemu-user as a Raspberry Pi 4 and finds what the x64 run finds', { skip: noQemu() ?? false }, async (t) => {
     const val = join(sharedDir(), 'data', 'coco128', 'images', 'val2017');
     if (!existsSync(val)) return t.skip(`${val} is missing: set ARGUS_SHARED to the shared test data folder`);
-    const precision = manifest.model.precisions.includes('int8') ? 'int8' : 'fp32';
-    if (precision !== 'int8') t.diagnostic(`no int8 model to compare (${int8Note}): comparing fp32`);
+    const precision = 'int8';
+    assert.ok(manifest.model.precisions.includes(precision), 'the bundle ships the default model in int8');
     const images = IMAGES.map((f) => join(val, f));
     const started = Date.now();
     const arm = await detectUnderQemu(dir, precision, images);
@@ -135,10 +130,13 @@ describe('the arm64 device bundle', { timeout: 480_000 }, () => {
     for (const [i, a] of armLines.entries()) {
       const x = x64Lines[i]!;
       assert.equal(a.model.precision, precision);
-      const c = compareDetections(x.detections, a.detections, threshold);
+      const { width, height } = await sharp(a.file).metadata();
+      const scale = Math.min(manifestJson.input.width / width!, manifestJson.input.height / height!);
+      const c = compareDetections(x.detections, a.detections, threshold, { scale });
       t.diagnostic(
         `${basename(a.file)} ${precision}: x64 ${x.detections.length} / arm64 ${a.detections.length} detections, ${c.paired} paired ` +
-          `(labels ${[...new Set(x.detections.map((d) => d.label))].join(', ')}), max |Δbox| ${c.maxBox.toFixed(2)} px, max |Δscore| ${c.maxScore.toFixed(4)}`,
+          `(labels ${[...new Set(x.detections.map((d) => d.label))].join(', ')}), max |Δbox| ${c.maxBox.toFixed(2)} px of the ` +
+          `${manifestJson.input.width}x${manifestJson.input.height} input (${c.maxBoxImagePx.toFixed(2)} px of the photo), max |Δscore| ${c.maxScore.toFixed(4)}`,
       );
       assert.deepEqual(c.unmatched, [], `x64 detections with no arm64 match in ${a.file}`);
       assert.deepEqual(c.leftover, [], `arm64 detections with no x64 match in ${a.file}`);

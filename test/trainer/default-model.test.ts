@@ -10,7 +10,7 @@ import { searchPreprocessing } from '../../trainer/importers/preprocess-search.j
 import { sharedPath } from '../helpers/shared.js';
 import { tempStore } from '../helpers/store.js';
 
-test('the default model is built from the npm package and reaches the reference mAP on coco128 val', async (t) => {
+test('the default model is built from the npm package with its int8 file and reaches the reference mAP on coco128 val', async (t) => {
   const yaml = sharedPath(t, 'data', 'coco128', 'config.yaml');
   if (!yaml) return;
   const store = tempStore();
@@ -20,16 +20,26 @@ test('the default model is built from the npm package and reaches the reference 
   assert.deepEqual([m.input.width, m.input.height], [416, 416]);
   assert.equal(m.head.bins, 11);
   assert.match(String(m.source?.package), /^@vladmandic\/human-models@/);
-  const det = await Detector.open(store, DEFAULT_MODEL, EVAL_DEFAULTS);
-  try {
-    const r = await evaluateModel(det, yaml, 'val');
-    t.diagnostic(`coco-nanodet fp32 on coco128 val: mAP@0.5:0.95 ${r.map50_95.toFixed(4)}, mAP@0.5 ${r.map50.toFixed(4)}`);
-    // An independent TF.js evaluation of the same npm model got 29.3 / 44.4.
-    assert.ok(r.map50_95 >= 0.293, `mAP@0.5:0.95 ${r.map50_95}`);
-    assert.ok(r.map50 >= 0.444, `mAP@0.5 ${r.map50}`);
-  } finally {
-    await det.close();
+  assert.equal(m.files.int8?.file, 'model.int8.onnx');
+  assert.match(String(m.calibration?.source), /^device\/demo: 3 photos, 96 augmented variants/);
+  const scores: Record<string, number> = {};
+  for (const precision of ['fp32', 'int8'] as const) {
+    const det = await Detector.open(store, DEFAULT_MODEL, { ...EVAL_DEFAULTS, precision });
+    try {
+      const r = await evaluateModel(det, yaml, 'val');
+      t.diagnostic(`coco-nanodet ${precision} on coco128 val: mAP@0.5:0.95 ${r.map50_95.toFixed(4)}, mAP@0.5 ${r.map50.toFixed(4)}`);
+      scores[precision] = r.map50_95;
+      if (precision === 'fp32') {
+        // An independent TF.js evaluation of the same npm model got 29.3 / 44.4.
+        assert.ok(r.map50_95 >= 0.293, `mAP@0.5:0.95 ${r.map50_95}`);
+        assert.ok(r.map50 >= 0.444, `mAP@0.5 ${r.map50}`);
+      }
+    } finally {
+      await det.close();
+    }
   }
+  // Measured 29.9 → 29.6 here; the issue's bound for int8 is one point.
+  assert.ok(scores.fp32! - scores.int8! < 0.01, `int8 ${scores.int8} vs fp32 ${scores.fp32}`);
   await assert.rejects(buildDefaultModel(store), /already exists/);
 });
 
@@ -47,7 +57,7 @@ test('the preprocessing search ranks the right channel order and normalisation f
   copyFileSync(join(val, '..', '..', 'coco80.names'), join(root, 'coco80.names'));
   writeFileSync(join(root, 'data.yaml'), `path: .\nval: images/val\nnames: ${JSON.stringify((await import('../../models/coco-labels.js')).COCO80)}\n`);
   const store = tempStore();
-  await buildDefaultModel(store);
+  await buildDefaultModel(store, { int8: false });
   const results = await searchPreprocessing(store.open(DEFAULT_MODEL), join(root, 'data.yaml'), 'val');
   assert.equal(results.length, 10);
   assert.match(results[0]!.name, /^BGR mean\/std/);

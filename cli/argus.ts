@@ -24,8 +24,9 @@ registerQuantizeCommand(program);
 registerConfigCommands(program);
 registerRunCommand(program);
 registerWatchCommand(program);
-registerDeployCommands(program);
+(await import('./commands/bench.js')).registerBenchCommand(program);
 (await import('./commands/data.js')).registerDataCommands(program);
+registerDeployCommands(program);
 
 try {
   await program.parseAsync();

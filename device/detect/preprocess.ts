@@ -2,6 +2,7 @@ import sharp, { type Sharp } from 'sharp';
 import { computeLetterbox, type Letterbox } from '../../models/letterbox.js';
 import type { PreprocessSpec } from '../../models/preprocess-spec.js';
 import { DataError } from '../../models/errors.js';
+import { jpegSize } from './jpeg-size.js';
 
 /** Undecoded pixels, as a video decoder hands them over. */
 export interface RawFrame {
@@ -54,7 +55,8 @@ export async function preprocessInto(
   out: Float32Array,
 ): Promise<Preprocessed> {
   const t0 = performance.now();
-  const { width, height } = await imageSize(input);
+  // A JPEG's header is read here, so sharp starts decoding before this function first yields.
+  const { width, height } = (Buffer.isBuffer(input) && jpegSize(input)) || (await imageSize(input));
   const lb = computeLetterbox(width, height, inputWidth, inputHeight, spec.letterbox);
   let pixels: Buffer;
   try {

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { ArgusError, DataError } from '../../models/errors.js';
+import type { DetectionResult, PreparedFrame } from '../detect/detector.js';
 import { log } from '../log.js';
 import type { Frame, FrameSource } from '../sources/index.js';
 import { RuntimeStats, type StatsSnapshot } from '../stats/index.js';
@@ -7,12 +8,28 @@ import { IouTracker } from '../tracking/index.js';
 import { LatestSlot } from './latest-slot.js';
 import type { FrameResult, PipelineDetector, PipelineEvents, PipelineOptions } from './types.js';
 
+/** A frame taken from the slot, and when the pipeline overlaps, prepared by the detector of the time. */
+interface Taken {
+  frame: Frame;
+  prepared: { frame: PreparedFrame; by: SplitDetector } | null;
+}
+
+type SplitDetector = PipelineDetector & Required<Pick<PipelineDetector, 'prepare' | 'infer' | 'release'>>;
+
+function canSplit(d: PipelineDetector): d is SplitDetector {
+  return typeof d.prepare === 'function' && typeof d.infer === 'function' && typeof d.release === 'function';
+}
+
 /**
  * camera → latest-frame slot → detector → filters → tracker → `result` and `track` events, one frame
- * in flight at a time. A frame that arrives during inference replaces the one waiting (counted as
+ * inferred at a time. A frame that arrives during inference replaces the one waiting (counted as
  * dropped), so results are always about the newest frame and nothing queues up. A frame that does
  * not decode is counted as corrupt on its source and skipped; an inference error is logged,
  * counted as failed, and the next frame is tried.
+ *
+ * With a detector that can `prepare` and `infer` apart (overlap, the default), the next frame is
+ * taken from the slot as soon as the current one starts inferring, decoded meanwhile and queued
+ * behind it, so decoding the frame and its boxes costs no frame rate (see `run`).
  */
 export class DetectionPipeline extends EventEmitter<PipelineEvents> {
   private readonly slot = new LatestSlot<Frame>();
@@ -21,8 +38,11 @@ export class DetectionPipeline extends EventEmitter<PipelineEvents> {
   private detector: PipelineDetector;
   private labels: ReadonlySet<string> | null = null;
   private threshold: number | null = null;
+  private readonly overlap: boolean;
   private loop: Promise<void> | null = null;
-  private inFlight: Promise<void> = Promise.resolve();
+  /** Work that uses a detector (prepare, infer, detect), awaited before handing an old one back. */
+  private readonly busy = new Set<Promise<unknown>>();
+  private stopping = false;
   private processed = 0;
   private failed = 0;
   private sourceEnded = false;
@@ -42,6 +62,7 @@ export class DetectionPipeline extends EventEmitter<PipelineEvents> {
     this.detector = detector;
     this.tracker = new IouTracker(opts.tracker);
     this.runtimeStats = new RuntimeStats(opts.stats);
+    this.overlap = opts.overlap ?? true;
     if (opts.labels) this.setLabels(opts.labels);
     if (opts.scoreThreshold !== undefined) this.setScoreThreshold(opts.scoreThreshold);
   }
@@ -56,11 +77,13 @@ export class DetectionPipeline extends EventEmitter<PipelineEvents> {
   }
 
   /**
-   * Stops the source, finishes the frame in flight (its result is still emitted), ends every track
-   * (`end` events), then resolves. A frame still waiting in the slot is discarded.
+   * Stops the source, finishes the frames handed to the model (their results are still emitted),
+   * ends every track (`end` events), then resolves. A frame still waiting in the slot, or being
+   * prepared, is discarded. The detector is free once this resolves.
    */
   async stop(): Promise<void> {
     if (!this.loop) return;
+    this.stopping = true;
     this.slot.close();
     await Promise.all([this.loop, this.source.stop()]);
     this.source.off('frame', this.onFrame);
@@ -96,7 +119,8 @@ export class DetectionPipeline extends EventEmitter<PipelineEvents> {
     const previous = this.detector;
     this.detector = detector;
     if (this.threshold !== null) detector.options.scoreThreshold = this.threshold;
-    await this.inFlight;
+    // A frame the old model prepared and has not begun to infer goes to the new one (see inferTaken).
+    await Promise.allSettled([...this.busy]);
     return previous;
   }
 
@@ -113,30 +137,74 @@ export class DetectionPipeline extends EventEmitter<PipelineEvents> {
     });
   }
 
+  /**
+   * Overlapped, frame N+1 is taken and prepared while N runs, then handed to the model at once: it
+   * waits in the session's queue and runs the moment N's run ends, while N's boxes are decoded and
+   * delivered. Frame N+2 is taken only when N is done, so at most two frames are in the model.
+   */
   private async run(): Promise<void> {
-    for (let frame = await this.slot.take(); frame; frame = await this.slot.take()) {
-      this.inFlight = this.process(frame);
-      await this.inFlight;
+    let previous: Promise<void> = Promise.resolve();
+    let next = await this.takeNext();
+    while (next) {
+      // A frame prepared by the model in use joins its queue at once; any other (a whole frame, or
+      // one prepared by a model since replaced) waits for the frame before, so results keep order.
+      const queued = next.prepared?.by === this.detector;
+      if (!queued) await previous;
+      const current = this.track(this.inferTaken(next));
+      await (queued ? previous : current);
+      previous = current;
+      next = await this.takeNext();
+      if (next && this.stopping) {
+        next.prepared?.by.release(next.prepared.frame);
+        next = null;
+      }
     }
+    await previous;
     for (const event of this.tracker.endAll()) this.safeEmit(() => this.emit('track', event));
     if (this.sourceEnded) this.safeEmit(() => this.emit('end'));
   }
 
-  private async process(frame: Frame): Promise<void> {
-    const detector = this.detector;
-    let result;
-    try {
-      result = await detector.detect(frame.jpeg);
-    } catch (e) {
-      if (e instanceof DataError) {
-        this.source.countCorrupt();
-        log.debug({ source: this.source.name, seq: frame.seq }, `corrupt frame skipped: ${e.message}`);
-      } else {
-        this.failed++;
-        log.error({ source: this.source.name, seq: frame.seq, err: e }, 'detection failed; going on with the next frame');
+  /** Whether frames go to `detector` in two halves, the next prepared while the current one infers. */
+  private splits(detector: PipelineDetector): detector is SplitDetector {
+    return this.overlap && canSplit(detector);
+  }
+
+  /** The next frame from the slot, prepared when the pipeline overlaps; null once the slot is closed. */
+  private async takeNext(): Promise<Taken | null> {
+    for (let frame = await this.slot.take(); frame; frame = await this.slot.take()) {
+      const taken = frame;
+      this.safeEmit(() => this.emit('taken', taken));
+      const detector = this.detector;
+      if (!this.splits(detector)) return { frame, prepared: null };
+      try {
+        return { frame, prepared: { frame: await this.track(detector.prepare(frame.jpeg)), by: detector } };
+      } catch (e) {
+        this.countError(frame, e);
       }
+    }
+    return null;
+  }
+
+  /** Infers a taken frame and delivers its result; a frame prepared by a model since replaced is detected by the new one. */
+  private async inferTaken(taken: Taken): Promise<void> {
+    const { frame, prepared } = taken;
+    const detector = this.detector;
+    let result: DetectionResult;
+    try {
+      if (prepared?.by === detector) {
+        result = await prepared.by.infer(prepared.frame);
+      } else {
+        prepared?.by.release(prepared.frame);
+        result = await detector.detect(frame.jpeg);
+      }
+    } catch (e) {
+      this.countError(frame, e);
       return;
     }
+    this.deliver(frame, detector, result);
+  }
+
+  private deliver(frame: Frame, detector: PipelineDetector, result: DetectionResult): void {
     const threshold = this.scoreThreshold;
     const kept = result.detections.filter((d) => d.score >= threshold && (!this.labels || this.labels.has(d.label)));
     const tracked = this.tracker.update(kept, frame.ts);
@@ -154,6 +222,23 @@ export class DetectionPipeline extends EventEmitter<PipelineEvents> {
     };
     this.safeEmit(() => this.emit('result', out));
     for (const event of tracked.events) this.safeEmit(() => this.emit('track', event));
+  }
+
+  private countError(frame: Frame, e: unknown): void {
+    if (e instanceof DataError) {
+      this.source.countCorrupt();
+      log.debug({ source: this.source.name, seq: frame.seq }, `corrupt frame skipped: ${e.message}`);
+    } else {
+      this.failed++;
+      log.error({ source: this.source.name, seq: frame.seq, err: e }, 'detection failed; going on with the next frame');
+    }
+  }
+
+  private track<T>(work: Promise<T>): Promise<T> {
+    this.busy.add(work);
+    const done = () => this.busy.delete(work);
+    work.then(done, done);
+    return work;
   }
 
   /** A listener that throws is a bug there, logged; it must not stop detection. */

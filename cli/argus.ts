@@ -26,6 +26,7 @@ registerRunCommand(program);
 registerWatchCommand(program);
 (await import('./commands/bench.js')).registerBenchCommand(program);
 (await import('./commands/data.js')).registerDataCommands(program);
+(await import('./commands/train.js')).registerTrainCommand(program);
 registerDeployCommands(program);
 
 try {

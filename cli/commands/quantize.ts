@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
+import { log } from '../../device/log.js';
 import { ArgusError } from '../../models/errors.js';
 import { MANIFEST_FILE } from '../../models/manifest.js';
 import { ACTIVATION_TYPES, CALIBRATION_METHODS, QUANTIZE_DEFAULTS } from '../../models/quantization.js';
@@ -59,6 +60,14 @@ export function registerQuantizeCommand(program: Command): void {
       const quantized = store.open(model.dir);
       const report = await compareModels(quantized, { evalDataset: o.eval, latencyImage: q.images.files[0]! });
       recordReport(quantized, report);
+      const { ratio_1t, ratio_2t } = report.latency_ms;
+      if (ratio_1t > 1 && ratio_2t > 1) {
+        // The device runs int8 whenever the model has it, so a slower int8 file must not pass unnoticed.
+        log.warn(
+          `int8 runs ${ratio_1t.toFixed(2)}x (1 thread) and ${ratio_2t.toFixed(2)}x (2 threads) the fp32 time on this CPU: ` +
+            `run this model with --precision fp32 here (see README "Quantize" for why SiLU models can be slower in int8)`,
+        );
+      }
       if (o.json) {
         console.log(JSON.stringify({ ...report, quantization: q.manifest.quantization, calibration: q.manifest.calibration }));
       } else {

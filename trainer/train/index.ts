@@ -1,0 +1,26 @@
+/** Fine-tuning detectors: head surgery, the training loop, checkpoints, curves and the trained store model. */
+export { trainModel } from './train-model.js';
+export type { Say, TrainRequest, LoopResult } from './train-model.js';
+export type { TrainResult, QuantizeSummary } from './finish.js';
+export { TRAIN_DEFAULTS, METRICS, defaultLr, defaultMomentum } from './options.js';
+export type { TrainOptions, Metric } from './options.js';
+export { OPTIMIZERS, Optimizer } from './optimizer.js';
+export type { OptimizerKind, OptimizerOptions, OptimizerState } from './optimizer.js';
+export { learningRate } from './schedule.js';
+export type { ScheduleOptions } from './schedule.js';
+export { ModelEma } from './ema.js';
+export type { EmaOptions } from './ema.js';
+export { clipByGlobalNorm } from './clip.js';
+export { EarlyStopping } from './early-stopping.js';
+export { prepareModel, trainableFromGraph } from './prepare-model.js';
+export type { PreparedModel, TrainableModel, PrepareOptions } from './prepare-model.js';
+export { replaceClasses, PRIOR_BIAS } from './head-surgery.js';
+export { findHeadGroups, TRAINABLE_FAMILIES } from './head-graph.js';
+export type { HeadGroup, HeadSegment } from './head-graph.js';
+export { setInputSize } from './input-size.js';
+export { TrainingSession } from './session.js';
+export { loadCheckpoint, saveCheckpoint } from './checkpoint.js';
+export type { CheckpointState } from './checkpoint.js';
+export { validate } from './evaluate.js';
+export type { Validation } from './evaluate.js';
+export { TrainError } from './errors.js';

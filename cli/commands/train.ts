@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { ArgusError } from '../../models/errors.js';
 import { integer, list, number, openStore, triple } from '../options.js';
 
@@ -60,7 +60,7 @@ export function registerTrainCommand(program: Command): void {
     .option('--force', 'replace a store model or run folder of the same name')
     .option('--json', 'print one JSON object at the end')
     .action(async (o) => {
-      if (!o.resume && !o.data) throw new InvalidArgumentError("option '--data <dataset>' is required (or --resume <run-dir>)");
+      if (!o.resume && !o.data) throw new ArgusError("option '--data <dataset>' is required (or --resume <run-dir>)");
       const { METRICS, OPTIMIZERS, trainModel } = await import('../../trainer/train/index.js');
       const { BACKENDS } = await import('../../trainer/backends/index.js');
       checkOneOf('--optimizer', o.optimizer, OPTIMIZERS);

@@ -12,7 +12,7 @@ export { ModelEma } from './ema.js';
 export type { EmaOptions } from './ema.js';
 export { clipByGlobalNorm } from './clip.js';
 export { EarlyStopping } from './early-stopping.js';
-export { prepareModel, trainableFromGraph } from './prepare-model.js';
+export { cutToClasses, prepareModel, trainableFromGraph } from './prepare-model.js';
 export type { PreparedModel, TrainableModel, PrepareOptions } from './prepare-model.js';
 export { replaceClasses, PRIOR_BIAS } from './head-surgery.js';
 export { findHeadGroups, TRAINABLE_FAMILIES } from './head-graph.js';

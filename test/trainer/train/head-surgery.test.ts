@@ -11,7 +11,7 @@ import type { RawTensor } from '../../../models/family.js';
 import '../../../models/families/index.js';
 import type { ModelStore, StoredModel } from '../../../models/store.js';
 import { decodeModel, encodeModel, readModel } from '../../../trainer/onnx/index.js';
-import { prepareModel, replaceClasses, TrainError } from '../../../trainer/train/index.js';
+import { cutToClasses, prepareModel, replaceClasses, TrainError } from '../../../trainer/train/index.js';
 import { getFamily } from '../../../models/registry.js';
 import { imageData, maxAbsDiff } from '../executor/helpers.js';
 import { sharedDir } from '../../../models/paths.js';
@@ -67,6 +67,19 @@ test('yolox_nano to person, car, dog: box and objectness channels kept, the thre
   assert.deepEqual(after!.dims, [1, 3549, 8]);
   for (let c = 0; c < 5; c++) assert.ok(maxAbsDiff(column(after!, c), column(before!, c)) < 1e-5, `channel ${c} changed`);
   [0, 2, 16].forEach((old, i) => assert.ok(maxAbsDiff(column(after!, 5 + i), column(before!, 5 + old)) < 1e-5, `class ${i} differs from COCO class ${old}`));
+});
+
+test('a trained head cut to a subset of its classes keeps those classes\' rows (train all, export some)', { skip: SKIP }, async () => {
+  const p = await prepareModel(yolox, { labels: ['person', 'car', 'dog'], seed: 1 });
+  const cut = await cutToClasses(p, ['dog']);
+  assert.deepEqual(cut.labels, ['dog']);
+  const data = await imageData(IMAGE, 416, { ...YOLOX, mean: [...YOLOX.mean], std: [...YOLOX.std] });
+  const [all] = await run(encodeModel(p.model), data, 416);
+  const [one] = await run(encodeModel(cut.model), data, 416);
+  assert.deepEqual(one!.dims, [1, 3549, 6]);
+  for (let c = 0; c < 5; c++) assert.ok(maxAbsDiff(column(one!, c), column(all!, c)) < 1e-5, `channel ${c} changed`);
+  assert.ok(maxAbsDiff(column(one!, 5), column(all!, 7)) < 1e-5, 'dog scores changed');
+  await assert.rejects(cutToClasses(p, ['cat']), /cannot cut the head to cat: not among the trained classes person, car, dog/);
 });
 
 test('yolox_nano to a new class at 320: 2100 anchors x 6 channels, boxes as the model at 320, new scores near 1%', { skip: SKIP }, async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import sharp from 'sharp';
 import { readBundleManifest, formatBytes, type BundleManifest } from '../../deploy/bundle/bundle-manifest.js';
 import { findPackages } from '../../deploy/bundle/build-bundle.js';
+import { runProcess, type ProcessResult } from '../../deploy/process.js';
 import { FORBIDDEN_PACKAGES } from '../../deploy/bundle/options.js';
 import { DEFAULT_MODEL } from '../../models/default-model.js';
 import { projectRoot, sharedDir } from '../../models/paths.js';
@@ -43,19 +44,11 @@ function elfMachine(file: string): number {
  * bind-mounted in a private mount namespace (onnxruntime's CPU detection crashes on the x86 one)
  * and QEMU_CPU=cortex-a72.
  */
-function detectUnderQemu(bundle: string, precision: string, images: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function detectUnderQemu(bundle: string, precision: string, images: string[]): Promise<ProcessResult> {
   const script = 'mount --bind "$1" /proc/cpuinfo && shift && exec qemu-aarch64-static "$@"';
   const args = ['-m', 'sh', '-c', script, 'sh', CPUINFO, join(bundle, 'node', 'bin', 'node'), join(bundle, 'dist', 'cli', 'argus.js')];
   args.push('detect', DEFAULT_MODEL, ...images, '--json', '--precision', precision, '--threads', '1');
-  return new Promise((resolve, reject) => {
-    const child = spawn('unshare', args, { env: { ...process.env, QEMU_CPU: 'cortex-a72', ARGUS_LOG_FORMAT: 'json', ARGUS_MODELS: '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runProcess('unshare', args, { env: { ...process.env, QEMU_CPU: 'cortex-a72', ARGUS_LOG_FORMAT: 'json', ARGUS_MODELS: '' } });
 }
 
 describe('the arm64 device bundle', { timeout: 480_000 }, () => {

@@ -22,7 +22,7 @@ export function registerBenchCommand(program: Command): void {
     .description('inference latency on this machine: per stage, whole pipeline, fp32 vs int8, threads; parameters, MACs, GOPS')
     .option('--model <name>', 'model name in the store, or a model folder (default: the config model, coco-nanodet)')
     .option('--precision <list>', 'fp32,int8 (default: both when the model has int8)', precisions)
-    .option('--threads <list>', 'inference thread counts, e.g. 1,2,4 (default: 1 and one per core)', integers)
+    .option('--threads <list>', 'inference thread counts, e.g. 1,2,4 (default: 1, the device default of one per core but one, and one per core)', integers)
     .option('--runs <n>', 'measured frames per precision and thread count', integer(2, 100_000), BENCH_DEFAULTS.runs)
     .option('--warmup <n>', 'frames run first and not measured', integer(0, 10_000), BENCH_DEFAULTS.warmup)
     .option('--source <spec>', 'frames: video:<file> | images:<folder> | demo | a camera spec | a file or folder (default: the shared vtest video)')

@@ -20,9 +20,10 @@ function throttled(r: BenchRun): string {
   return now.length ? `THROTTLED (${now.join(', ')}, ${after.raw})` : `not throttled (${after.raw})`;
 }
 
-function formatRun(r: BenchRun): string[] {
+function formatRun(r: BenchRun, deviceThreads: number): string[] {
   const head = `${r.precision} × ${r.threads} thread${r.threads > 1 ? 's' : ''}`;
-  const lines = [`${head.padEnd(LABEL_WIDTH + 2)}${COLUMNS.map((c) => c.padStart(CELL)).join('')}   ms`];
+  const mark = r.threads === deviceThreads ? '   · the device default' : '';
+  const lines = [`${head.padEnd(LABEL_WIDTH + 2)}${COLUMNS.map((c) => c.padStart(CELL)).join('')}   ms${mark}`];
   for (const s of BENCH_STAGES) lines.push(row(s, r.stages[s]));
   lines.push(row('inference alone', r.inference_alone));
   lines.push(row('pipeline, per frame', r.pipeline));
@@ -51,7 +52,7 @@ export function formatBenchTable(b: BenchReport): string {
     `cost: ${(b.cost.params / 1e6).toFixed(2)} M parameters, ${(b.cost.macs / 1e9).toFixed(3)} GMAC per frame`,
     '',
   ];
-  for (const r of b.runs) out.push(...formatRun(r), '');
+  for (const r of b.runs) out.push(...formatRun(r, b.settings.device_threads), '');
   for (const c of b.int8_vs_fp32) {
     out.push(`int8 / fp32 at ${c.threads} thread${c.threads > 1 ? 's' : ''}: inference ×${c.inference.toFixed(2)}, pipeline ×${c.pipeline.toFixed(2)}`);
   }

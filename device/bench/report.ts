@@ -82,8 +82,11 @@ export interface BenchReport {
   /** Parameters and MACs per frame counted on the fp32 graph (the int8 file computes the same ops). */
   cost: ModelCost;
   source: { spec: string; frames: number; width: number; height: number; note?: string };
-  /** `worker`: onnxruntime in a worker thread (the default) or on the main thread (--no-worker). */
-  settings: { runs: number; warmup: number; publish: 'serialize' | 'mqtt'; worker: boolean };
+  /**
+   * `worker`: onnxruntime in a worker thread (the default) or on the main thread (--no-worker);
+   * `device_threads`: the thread count `argus run` uses on this machine when its config sets none.
+   */
+  settings: { runs: number; warmup: number; publish: 'serialize' | 'mqtt'; worker: boolean; device_threads: number };
   runs: BenchRun[];
   /** int8 time over fp32 time at each thread count both ran at (below 1: int8 is faster). */
   int8_vs_fp32: { threads: number; inference: number; pipeline: number }[];

@@ -5,6 +5,7 @@ import { PRECISIONS, type Precision } from '../../models/manifest.js';
 import { verifiedOnnxPath, type ModelStore, type StoredModel } from '../../models/store.js';
 import { Detector } from '../detect/detector.js';
 import { onnxruntimeVersion } from '../inference/onnx-session.js';
+import { deviceInferenceThreads } from '../inference/threads.js';
 import { log } from '../log.js';
 import { readCpuTemperature, readThrottling } from '../stats/index.js';
 import { loadBenchFrames } from './frames.js';
@@ -19,7 +20,7 @@ export interface BenchOptions {
   model: string;
   /** Default: fp32, and int8 when the model has it. */
   precisions?: readonly Precision[];
-  /** Inference thread counts. Default: 1 and one per core. */
+  /** Inference thread counts. Default: 1, the device's default (deviceInferenceThreads) and one per core. */
   threads?: readonly number[];
   /** Measured frames (and session runs for inference alone) per precision and thread count. */
   runs?: number;
@@ -118,7 +119,7 @@ function choosePrecisions(model: StoredModel, asked: readonly Precision[] | unde
 }
 
 function defaultThreads(): number[] {
-  return [...new Set([1, availableParallelism()])];
+  return [...new Set([1, deviceInferenceThreads(), availableParallelism()])];
 }
 
 /**
@@ -178,7 +179,7 @@ export async function runBench(store: ModelStore, opts: BenchOptions): Promise<B
     model: { name: m.name, family: m.family, input: { width: m.input.width, height: m.input.height }, precisions },
     cost,
     source: { spec: loaded.source, frames: loaded.frames.length, width: size.width ?? 0, height: size.height ?? 0, ...(loaded.note ? { note: loaded.note } : {}) },
-    settings: { runs: o.runs, warmup: o.warmup, publish: o.publishFrame ? 'mqtt' : 'serialize', worker: o.worker },
+    settings: { runs: o.runs, warmup: o.warmup, publish: o.publishFrame ? 'mqtt' : 'serialize', worker: o.worker, device_threads: deviceInferenceThreads() },
     runs: full,
     int8_vs_fp32,
     peak_rss_mb,

@@ -27,7 +27,7 @@ export const configSchema = z.strictObject({
   camera: sourceOptionsSchema.prefault({}).describe('capture size, rate and restart policy of the source'),
   model: z.string().min(1).default(DEFAULT_MODEL).describe('model name in the store, or a model folder'),
   precision: z.enum(PRECISIONS).default('int8').describe('int8 when the model has it, else fp32 with a warning'),
-  threads: z.number().int().min(1).max(64).optional().describe('inference threads; default: one per core'),
+  threads: z.number().int().min(1).max(64).optional().describe('inference threads; default: one per core but one, left to decoding and publishing'),
   threshold: z.number().min(0).max(1).optional().describe('minimum score; default: the model manifest'),
   labels: z.array(z.string().min(1)).optional().describe('report only these labels'),
   broker: z

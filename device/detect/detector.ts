@@ -1,6 +1,6 @@
 import type { Detection } from '../../models/boxes.js';
 import { ArgusError, ModelFileError } from '../../models/errors.js';
-import type { ModelFamily } from '../../models/family.js';
+import type { ModelFamily, RawTensor } from '../../models/family.js';
 import { inputToFrame, type Letterbox } from '../../models/letterbox.js';
 import type { Manifest, Precision } from '../../models/manifest.js';
 import { nms } from '../../models/nms.js';
@@ -175,6 +175,7 @@ export class Detector {
       scoreThreshold: this.options.scoreThreshold,
       multiLabel: this.options.multiLabel,
     });
+    this.giveBack(outputs);
     if (this.keepClass) candidates = candidates.filter((c) => this.keepClass!(c.classId));
     const kept = nms(candidates, { iouThreshold: this.options.iouThreshold, maxDetections: this.options.maxDetections });
     const lb = prepared.letterbox;
@@ -202,9 +203,15 @@ export class Detector {
    */
   async timeInference(prepared: PreparedFrame): Promise<number> {
     const tensor = this.tensors.detach(prepared, 'Detector.timeInference');
-    const { input, ms } = await this.runSession(tensor);
+    const { outputs, input, ms } = await this.runSession(tensor);
     this.tensors.attach(prepared, input);
+    this.giveBack(outputs);
     return ms;
+  }
+
+  /** Output buffers read to the end go back to a worker session to be filled again. */
+  private giveBack(outputs: readonly RawTensor[]): void {
+    if (this.session instanceof WorkerSession) this.session.giveBack(outputs);
   }
 
   /**

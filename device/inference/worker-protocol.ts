@@ -9,9 +9,12 @@ export interface WorkerData {
 
 /**
  * Messages from WorkerSession to its worker, handled one at a time in order. The run's input buffer
- * is moved, not copied.
+ * is moved, not copied; so are `spare`, output buffers of an earlier result given back to be filled
+ * with this run's outputs.
  */
-export type WorkerRequest = { type: 'run'; id: number; inputName: string; data: Float32Array; dims: readonly number[] } | { type: 'close' };
+export type WorkerRequest =
+  | { type: 'run'; id: number; inputName: string; data: Float32Array; dims: readonly number[]; spare?: Float32Array[] }
+  | { type: 'close' };
 
 /** An error of the worker, enough to rebuild it on the main thread (a ModelFileError carries its file). */
 export interface WorkerError {

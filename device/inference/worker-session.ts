@@ -12,6 +12,9 @@ export interface MovedRun {
   ms: number;
 }
 
+/** Output sets kept for reuse: one being read while the next run fills another. */
+const KEEP_SPARE = 2;
+
 interface Pending {
   resolve(run: MovedRun): void;
   reject(e: Error): void;
@@ -66,6 +69,8 @@ export class WorkerSession {
   private dead: Error | null = null;
   /** Resolves the wait of `close` for the worker's `closed` reply. */
   private onClosed: (() => void) | null = null;
+  /** Output buffers of finished results, handed back by `giveBack` for the next runs to fill. */
+  private readonly spare: Float32Array[][] = [];
 
   private constructor(
     readonly file: string,
@@ -100,10 +105,12 @@ export class WorkerSession {
     if (this.closing) return Promise.reject(new ArgusError(`${this.file}: the inference session is closed`));
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
-    const request: WorkerRequest = { type: 'run', id, inputName, data, dims };
+    const spare = this.spare.pop();
+    const request: WorkerRequest = { type: 'run', id, inputName, data, dims, ...(spare ? { spare } : {}) };
+    const moved = [data, ...(spare ?? [])].map((a) => a.buffer as ArrayBuffer);
     return new Promise((resolve, reject) => {
       try {
-        this.worker.postMessage(request, [data.buffer as ArrayBuffer]);
+        this.worker.postMessage(request, moved);
       } catch (e) {
         reject(new ArgusError(`${this.file}: cannot hand the input to the inference worker: ${(e as Error).message}`, { cause: e }));
         return;
@@ -111,6 +118,14 @@ export class WorkerSession {
       if (!this.pending.size) this.worker.ref();
       this.pending.set(id, { resolve, reject });
     });
+  }
+
+  /**
+   * Gives a result's output buffers back once read, for a later run to fill instead of moving fresh
+   * ones to this thread (see session-worker's reuseSpare). The caller must not touch them after.
+   */
+  giveBack(outputs: readonly RawTensor[]): void {
+    if (this.spare.length < KEEP_SPARE) this.spare.push(outputs.map((o) => o.data));
   }
 
   private onReply(m: WorkerReply): void {

@@ -1,6 +1,7 @@
 import type { Precision } from '../../models/manifest.js';
 import type { ModelStore } from '../../models/store.js';
 import { Detector } from '../detect/detector.js';
+import { deviceInferenceThreads } from '../inference/threads.js';
 import { log } from '../log.js';
 
 export interface ModelChoice {
@@ -10,7 +11,10 @@ export interface ModelChoice {
   threshold?: number | undefined;
 }
 
-/** Opens the configured model; asks for int8 and falls back to fp32, with a warning, when it has none. */
+/**
+ * Opens the configured model; asks for int8 and falls back to fp32, with a warning, when it has
+ * none. Without a thread count, one core is left to the rest of the pipeline (deviceInferenceThreads).
+ */
 export async function openDetector(store: ModelStore, c: ModelChoice): Promise<Detector> {
   const stored = store.open(c.model);
   let precision = c.precision;
@@ -20,7 +24,7 @@ export async function openDetector(store: ModelStore, c: ModelChoice): Promise<D
   }
   return Detector.fromModel(stored, {
     precision,
-    ...(c.threads === undefined ? {} : { threads: c.threads }),
+    threads: c.threads ?? deviceInferenceThreads(),
     ...(c.threshold === undefined ? {} : { scoreThreshold: c.threshold }),
   });
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { BENCH_STAGES, type BenchReport } from '../../../device/bench/index.js';
+import { deviceInferenceThreads } from '../../../device/inference/threads.js';
 import { runCli } from '../../helpers/cli.js';
 import { Mosquitto, Recorder, waitFor } from '../../helpers/mosquitto.js';
 import { sharedPath } from '../../helpers/shared.js';
@@ -36,6 +37,7 @@ function checkReport(b: BenchReport): void {
   assert.ok(r.machine.before.load_avg_1m >= 0 && 'cpu_temp_c' in r.machine.after && 'throttling' in r.machine.after);
   assert.ok(r.pipeline.cpu_ms_per_frame > 0 && r.pipeline.model_busy > 0);
   assert.equal(b.settings.worker, true);
+  assert.equal(b.settings.device_threads, deviceInferenceThreads());
   assert.deepEqual(b.int8_vs_fp32, []);
 }
 

@@ -13,6 +13,7 @@ export function registerEvalCommand(program: Command): void {
     .option('--threads <n>', 'inference threads', integer(1, 64))
     .option('--threshold <t>', 'minimum score kept (default 0.001, as COCO evaluation expects)', number(0, 1))
     .option('--iou <t>', 'NMS IoU threshold (default 0.65)', number(0, 1))
+    .option('--all-classes', 'score every dataset class, those the model lacks at 0 AP (default: only the classes the model has)')
     .option('--plot <file.png>', 'write the precision-recall curves at IoU 0.5 as PNG')
     .option('--json', 'print one JSON object')
     .action(async (modelRef: string, o) => {
@@ -26,7 +27,7 @@ export function registerEvalCommand(program: Command): void {
       });
       let result;
       try {
-        result = await evaluateModel(detector, o.data, o.split);
+        result = await evaluateModel(detector, o.data, o.split, { allClasses: o.allClasses === true });
       } finally {
         await detector.close();
       }
@@ -40,7 +41,8 @@ export function registerEvalCommand(program: Command): void {
         console.log(JSON.stringify({ model: detector.manifest.name, precision: detector.precision, ...report }));
         return;
       }
-      console.log(`${title}: ${result.images} images, ${result.boxes} boxes, ${result.images_per_s.toFixed(1)} images/s`);
+      const unscored = result.unscored.boxes ? ` (${result.unscored.boxes} boxes of ${result.unscored.classes.length} classes the model lacks not scored)` : '';
+      console.log(`${title}: ${result.images} images, ${result.boxes} boxes${unscored}, ${result.images_per_s.toFixed(1)} images/s`);
       console.log(`mAP@0.5:0.95 ${(100 * result.map50_95).toFixed(1)}  mAP@0.5 ${(100 * result.map50).toFixed(1)}  mAP@0.75 ${(100 * result.map75).toFixed(1)}`);
       console.log('class                 AP50-95   AP50    gt');
       for (const c of [...result.per_class].sort((a, b) => b.gt - a.gt)) {

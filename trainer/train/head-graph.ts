@@ -103,12 +103,28 @@ function channelAxis(concat: NodeProto): boolean {
 export function findHeadGroups(graph: GraphProto, family: ModelFamily<unknown>, head: unknown, numClasses: number): HeadGroup[] {
   const idx = indexGraph(graph);
   const layout = headLayout(family, head, numClasses);
+  const last = lastConvs(graph, idx);
+  const matching = matchingGroups(last, idx, layout);
+  if (matching.length) return matching;
+  // YOLOv8 exports run the box distributions through a fixed DFL convolution after the head, so
+  // the head's own convolutions are not last: then every convolution is a candidate, counted only
+  // where it feeds a channel Concat or Split whose parts match the family's layout exactly.
+  const anywhere = matchingGroups((graph.node ?? []).filter((n) => n.opType === 'Conv'), idx, layout);
+  if (anywhere.length) return anywhere;
+  const found = last.map((conv) => `${conv.name || conv.output![0]} (${outChannels(conv, idx)} channels)`);
+  const want = layout.map(([role, size]) => `${role} ${size}`).join(' + ');
+  throw new TrainError(
+    `no ${family.name} head with ${numClasses} classes in the graph: expected per level ${want} channels, from convolutions joined by a Concat or cut by a Split. ` +
+      `Last convolutions found: ${found.join(', ') || 'none'}`,
+  );
+}
+
+/** The groups `convs` form through Concats and Splits whose parts match `layout`. */
+function matchingGroups(convs: readonly NodeProto[], idx: GraphIndex, layout: [SegmentRole, number][]): HeadGroup[] {
   const groups: HeadGroup[] = [];
   const byConcat = new Map<NodeProto, { conv: NodeProto; index: number }[]>();
-  const found: string[] = [];
-  for (const conv of lastConvs(graph, idx)) {
+  for (const conv of convs) {
     const channels = outChannels(conv, idx);
-    found.push(`${conv.name || conv.output![0]} (${channels} channels)`);
     const d = destination(conv, idx);
     if (!d) continue;
     if ('split' in d) {
@@ -131,13 +147,5 @@ export function findHeadGroups(graph: GraphProto, family: ModelFamily<unknown>, 
     list.sort((a, b) => a.index - b.index);
     groups.push({ segments: list.map(({ conv }, i) => ({ conv, offset: 0, size: outChannels(conv, idx), role: layout[i]?.[0] ?? 'box' })) });
   }
-  const want = layout.map(([role, size]) => `${role} ${size}`).join(' + ');
-  const matching = groups.filter((g) => g.segments.length === layout.length && g.segments.every((s, i) => s.size === layout[i]![1]));
-  if (matching.length === 0) {
-    throw new TrainError(
-      `no ${family.name} head with ${numClasses} classes in the graph: expected per level ${want} channels, from convolutions joined by a Concat or cut by a Split. ` +
-        `Last convolutions found: ${found.join(', ') || 'none'}`,
-    );
-  }
-  return matching;
+  return groups.filter((g) => g.segments.length === layout.length && g.segments.every((s, i) => s.size === layout[i]![1]));
 }

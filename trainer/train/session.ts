@@ -122,7 +122,8 @@ export class TrainingSession {
     const inputs = [...new Set(convs.map((c) => c.input![0]!))];
     const outs = this.executor.run(x, { outputs: inputs });
     const rms = new Map(inputs.map((name) => [name, Math.sqrt(tf.tidy(() => tf.mean(tf.square(outs[name]!)).dataSync()[0]!))]));
-    tf.dispose(Object.values(outs));
+    // A convolution reading the graph input gets back the fed tensor itself, which the step still needs.
+    tf.dispose(Object.values(outs).filter((t) => t !== x));
     const scales = new Map<string, number>();
     for (const c of convs) {
       const r = rms.get(c.input![0]!)!;

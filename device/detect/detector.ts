@@ -79,6 +79,8 @@ export class Detector {
     private readonly session: Session,
     readonly options: Required<Omit<DetectorOptions, 'labels' | 'threads' | 'precision' | 'worker'>>,
     labels: readonly string[] | undefined,
+    /** Inference threads asked for; undefined leaves the count to onnxruntime (one per core). */
+    readonly threads: number | undefined,
   ) {
     const { width, height } = model.manifest.input;
     this.dims = [1, 3, height, width];
@@ -125,6 +127,7 @@ export class Detector {
         multiLabel: opts.multiLabel ?? false,
       },
       opts.labels,
+      opts.threads,
     );
   }
 

@@ -47,7 +47,9 @@ export class DeviceRuntime {
     const c = this.config;
     const store = new ModelStore(modelsDir(c.modelsDir));
     this.detector = await openDetector(store, this.modelChoice);
-    log.info(`model ${this.detector.manifest.name} (${this.detector.precision}, ${this.detector.manifest.family}, ${this.detector.manifest.input.width}x${this.detector.manifest.input.height})`);
+    const d = this.detector;
+    const threads = d.threads === undefined ? 'onnxruntime default threads' : `${d.threads} inference thread${d.threads > 1 ? 's' : ''}`;
+    log.info(`model ${d.manifest.name} (${d.precision}, ${d.manifest.family}, ${d.manifest.input.width}x${d.manifest.input.height}, ${threads})`);
 
     // Before the broker, so a port already in use fails the start before anything else is open.
     if (c.http.enabled) {

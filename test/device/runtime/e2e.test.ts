@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import test from 'node:test';
 import mqtt from 'mqtt';
 import { iou, type Box } from '../../../models/boxes.js';
+import { deviceInferenceThreads } from '../../../device/inference/threads.js';
 import type { DetectionsPayload, StatsPayload } from '../../../device/mqtt/payloads.js';
 import { DeviceProcess } from '../../helpers/device-process.js';
 import { Mosquitto, Recorder, waitFor } from '../../helpers/mosquitto.js';
@@ -32,6 +33,8 @@ test('camera → detector → mosquitto: detections, counts, stats, commands, br
   await waitFor(() => sub.json('argus/e2e/status').some((s) => (s as { state: string }).state === 'online'), 30_000, fail('status online'));
   const status = sub.on('argus/e2e/status')[0]!;
   assert.equal(status.retain, false, 'live delivery to an existing subscriber');
+  const threads = deviceInferenceThreads();
+  assert.ok(device.output.includes(`model yolox_nano (fp32, yolox, 416x416, ${threads} inference thread${threads > 1 ? 's' : ''})`), fail('the default thread count at start'));
   await waitFor(() => sub.on('argus/e2e/detections').length >= 5, 30_000, fail('detections'));
   const d = sub.json('argus/e2e/detections')[0] as DetectionsPayload;
   assert.deepEqual(d.image, { w: 640, h: 426 });

@@ -1,6 +1,6 @@
 /**
  * Checkpoints: a session restored from one (graph with raw weights, optimizer slots, EMA) makes
- * exactly the step the original session makes next.
+ * exactly the step the original session makes next; and the learning-rate scales they carry.
  */
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -109,4 +109,18 @@ test('a missing checkpoint, another version or a truncated tensor file is refuse
   } finally {
     rmSync(run, { recursive: true, force: true });
   }
+});
+
+test('the stem fed raw pixels steps slower: by REF / rms under AdamW, by its square under SGD', async (t) => {
+  if (!sharedPath(t, 'models', 'yolox_nano.onnx')) return;
+  const store = await storeWith('yolox_nano');
+  const prepared = await prepareModel(store.open('yolox_nano'), { labels: ['sign'], size: { width: SIZE, height: SIZE }, seed: 3 });
+  const adam = new TrainingSession(prepared, OPTIONS);
+  adam.step(batch(1), 1e-3, false);
+  const sgd = new TrainingSession(prepared, { ...OPTIONS, optimizer: { ...OPTIONS.optimizer, kind: 'sgd' } });
+  sgd.step(batch(1), 1e-3, false);
+  const a = adam.lrScales!.get('onnx::Conv_1178')!;
+  const s = sgd.lrScales!.get('onnx::Conv_1178')!;
+  assert.ok(a > 0 && a < 0.2, `AdamW stem scale ${a}`);
+  assert.ok(Math.abs(s - a * a) < 1e-12, `SGD stem scale ${s}, AdamW ${a}`);
 });

@@ -74,11 +74,15 @@ export class OnnxExecutor {
 
   /**
    * Runs the nodes needed for `opts.outputs` and returns them in the ONNX layout. Intermediate
-   * tensors are released; under tf.variableGrads the ones backprop needs are kept by TF.js.
+   * tensors are released; under tf.variableGrads the ones backprop needs are kept by TF.js. The
+   * outputs are the caller's to dispose: one that would be a feed or a tensor the executor keeps (a
+   * graph input or initializer asked for by name) goes out as a clone.
    */
   run(feeds: tf.Tensor | Record<string, tf.Tensor>, opts: RunOptions = {}): Record<string, tf.Tensor> {
     const wanted = opts.outputs ?? this.plan.outputs;
     const schedule = this.schedule(wanted);
+    const held = new Set<tf.Tensor>([...(feeds instanceof tf.Tensor ? [feeds] : Object.values(feeds)), ...this.constTensors.values()]);
+    for (const v of this.variables.byName.values()) held.add(v.variable);
     return tf.tidy(() => {
       const values = new Map<string, Value>();
       this.feed(feeds, opts.inputLayout ?? 'NCHW', values);
@@ -87,7 +91,8 @@ export class OnnxExecutor {
       for (const name of wanted) {
         const v = this.lookup(name, values, false);
         if (!v) throw new GraphError(`no tensor named '${name}' in the graph`);
-        out[name] = v.kind === 'host' ? hostToTensor(v) : materialize(v);
+        const t = v.kind === 'host' ? hostToTensor(v) : materialize(v);
+        out[name] = held.has(t) ? tf.clone(t) : t;
       }
       return out;
     });

@@ -124,11 +124,10 @@ function matchingGroups(convs: readonly NodeProto[], idx: GraphIndex, layout: [S
   const groups: HeadGroup[] = [];
   const byConcat = new Map<NodeProto, { conv: NodeProto; index: number }[]>();
   for (const conv of convs) {
-    const channels = outChannels(conv, idx);
     const d = destination(conv, idx);
     if (!d) continue;
     if ('split' in d) {
-      const sizes = splitSizes(d.split, idx, channels);
+      const sizes = splitSizes(d.split, idx, outChannels(conv, idx));
       let offset = 0;
       const parts = sizes.map((size) => {
         const part = { conv, offset, size };

@@ -124,8 +124,7 @@ export class TrainingSession {
     const inputs = [...new Set(convs.map((c) => c.input![0]!))];
     const outs = this.executor.run(x, { outputs: inputs });
     const rms = new Map(inputs.map((name) => [name, Math.sqrt(tf.tidy(() => tf.mean(tf.square(outs[name]!)).dataSync()[0]!))]));
-    // A convolution reading the graph input gets back the fed tensor itself, which the step still needs.
-    tf.dispose(Object.values(outs).filter((t) => t !== x));
+    tf.dispose(Object.values(outs));
     const scales = new Map<string, number>();
     for (const c of convs) {
       const r = rms.get(c.input![0]!)!;

@@ -1,4 +1,7 @@
-/** Graphs the executor cannot run fail when compiled, naming every op and node; bad feeds name the input. */
+/**
+ * Graphs the executor cannot run fail when compiled, naming every op and node; bad feeds name the
+ * input; outputs never alias what the caller or the executor still holds.
+ */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
@@ -59,6 +62,24 @@ test('a shape error while running names the node', () => {
   try {
     assert.throws(() => ex.run(tf.zeros([1, 2, 4, 4])), /node 'bad_reshape' \(Reshape\): cannot reshape \[1, 2, 4, 4\] to \[1, 3, -1\]/);
   } finally {
+    ex.dispose();
+  }
+});
+
+test('outputs are the caller\'s to dispose: asking for the graph input or a weight returns a clone, not the feed or the variable', () => {
+  const model = buildGraph([1, 2, 4, 4], (g) => [[g.add1('Conv', ['x', weight(g, 'w', [3, 2, 1, 1], 1)]), 4]]);
+  const ex = new OnnxExecutor(model);
+  const x = tf.ones([1, 2, 4, 4]);
+  try {
+    const first = ex.run(x);
+    const probe = ex.run(x, { outputs: ['x', 'w'] });
+    tf.dispose(Object.values(probe));
+    assert.equal(x.isDisposed, false, 'the feed survives its outputs being disposed');
+    const again = ex.run(x);
+    assert.deepEqual(Array.from(again[ex.outputNames[0]!]!.dataSync()), Array.from(first[ex.outputNames[0]!]!.dataSync()), 'the weight survives too');
+    tf.dispose([...Object.values(first), ...Object.values(again)]);
+  } finally {
+    x.dispose();
     ex.dispose();
   }
 });
